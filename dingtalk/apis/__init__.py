@@ -1,0 +1,1 @@
+"""One mixin per DingTalk domain. Each describes calls; :class:`dingtalk.app.AppBase` sends them."""
