@@ -302,7 +302,7 @@ def decode(family: str, resp: requests.Response, req: Request) -> Dict[str, Any]
     errcode = data.get("errcode", 0)
     if errcode not in (0, "0", None):
         sub_code = data.get("sub_code")
-        cls = error_class_for(errcode, sub_code, status=status)
+        cls = ServerError if status >= 500 else error_class_for(errcode, sub_code, status=status)
         raise cls(errcode, data.get("errmsg") or "", sub_code=sub_code, sub_msg=data.get("sub_msg"),
                   request_id=data.get("request_id"), method=label, status=status, data=data)
     if status >= 500:
