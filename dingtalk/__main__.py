@@ -1,0 +1,6 @@
+"""``python -m dingtalk``: see :mod:`dingtalk.cli`."""
+import sys
+
+from .cli import main
+
+sys.exit(main())
