@@ -25,16 +25,16 @@ def to_china(value: Union[datetime, date]) -> datetime:
 
 def to_millis(value: TimeLike) -> int:
     """Epoch milliseconds; ints and floats pass through as milliseconds."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value)
-    return int(to_china(value).timestamp() * 1000)
+    if isinstance(value, (datetime, date)):
+        return int(to_china(value).timestamp() * 1000)
+    return int(value)
 
 
 def format_china(value: Union[datetime, date, float, int]) -> str:
     """``yyyy-MM-dd HH:mm:ss`` in UTC+8; numbers are epoch seconds."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")
-    return to_china(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, (datetime, date)):
+        return to_china(value).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.fromtimestamp(value, CHINA_TZ).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def now() -> float:

@@ -110,7 +110,8 @@ def check_result(result: Any, status: int, label: str, request_id: Optional[str]
     if not isinstance(result, dict):
         return
     if result.get("success") is False or result.get("is_success") is False:
-        inner = result.get("error_response") if isinstance(result.get("error_response"), dict) else result
+        err = result.get("error_response")
+        inner: Dict[str, Any] = err if isinstance(err, dict) else result
         code = inner.get("ding_open_errcode", inner.get("error_code", inner.get("errcode")))
         msg = inner.get("error_msg") or inner.get("err_msg") or inner.get("errmsg") or "success=false"
         cls = error_class_for(code, status=status)
@@ -250,8 +251,9 @@ def _was_sent(exc: requests.exceptions.ConnectionError) -> bool:
 def _describe_connection_error(exc: requests.exceptions.ConnectionError) -> str:
     reason = exc.args[0] if exc.args else None
     inner = getattr(reason, "reason", reason)
-    if type(inner).__name__ == "ProtocolError" and getattr(inner, "args", None):
-        inner = inner.args[-1]
+    args = getattr(inner, "args", None)
+    if type(inner).__name__ == "ProtocolError" and args:
+        inner = args[-1]
     return f"connection failed ({type(inner).__name__})"
 
 

@@ -123,3 +123,39 @@ def test_refresh_access_token_gets_a_new_valid_token(make_app, sandbox):
     sandbox.expire_tokens()
     new = app.refresh_access_token()
     assert new != old and sandbox.token_valid(new) and not sandbox.token_valid(old)
+
+
+@pytest.mark.parametrize("family, call", [
+    ("oapi", lambda app: app.get_org_user_count()),
+    ("topapi", lambda app: app.get_label_groups()),
+    ("top", lambda app: app.get_bpms_instance_list("PROC-SANDBOX-LEAVE", start_time=0)),
+    ("v1", lambda app: app.api_request("GET", V1_READ)),
+])
+def test_each_family_reauths_once_on_a_dead_token(make_app, sandbox, family, call):
+    app = make_app()
+    call(app)
+    sandbox.expire_tokens()
+    assert call(app) is not None
+    assert sandbox.calls["/gettoken"] == 2
+
+
+def test_lock_held_elsewhere_gives_token_error_after_bounded_wait(make_app, sandbox):
+    from dingtalk.errors import TokenError
+
+    cache = MemoryCache()
+    app = make_app(cache=cache, lock_wait=0.3)
+    cache.add(app.tokens.key("jsapi_ticket") + ":lock", "another-process", 60)
+    with pytest.raises(TokenError) as info:
+        app.get_jsapi_ticket()
+    assert "waiting for another process" in str(info.value)
+    assert sandbox.calls["/get_jsapi_ticket"] == 0
+
+
+def test_dead_lock_holder_expires_and_refresh_proceeds(make_app, sandbox):
+    now = [0.0]
+    cache = MemoryCache(clock=lambda: now[0])
+    app = make_app(cache=cache)
+    cache.add(app.tokens.key("access_token") + ":lock", "crashed-process", 30)
+    app.tokens._sleep = lambda s: now.__setitem__(0, now[0] + 31)  # the lock's TTL runs out while we wait
+    assert app.access_token
+    assert sandbox.calls["/gettoken"] == 1
