@@ -48,13 +48,13 @@ def to_text(value: Any, *, what: str = "value") -> str:
             return bytes(value).decode("utf-8")
         except UnicodeDecodeError:
             raise ParameterError(f"cache {what} is not valid UTF-8") from None
-    raise TypeError(f"cache {what} must be str or bytes, not {type(value).__name__}")
+    raise ParameterError(f"cache {what} must be str or bytes, not {type(value).__name__}")
 
 
 def check_key(key: Any) -> str:
     """Validate a cache key: a non-empty ``str``."""
     if not isinstance(key, str):
-        raise TypeError(f"cache key must be str, not {type(key).__name__}")
+        raise ParameterError(f"cache key must be str, not {type(key).__name__}")
     if not key:
         raise ParameterError("cache key must not be empty")
     return key
@@ -67,7 +67,7 @@ def check_ttl(ttl: Any) -> int:
     (7200, 1)
     """
     if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
-        raise TypeError(f"cache ttl must be a number of seconds, not {type(ttl).__name__}")
+        raise ParameterError(f"cache ttl must be a number of seconds, not {type(ttl).__name__}")
     if not ttl > 0 or math.isinf(ttl):        # also rejects NaN
         raise ParameterError(f"cache ttl must be a positive number of seconds, got {ttl!r}")
     return int(math.ceil(ttl))

@@ -78,7 +78,7 @@ class RedisCache(Cache):
 
     def __init__(self, client: Any, prefix: str = "") -> None:
         if not isinstance(prefix, str):
-            raise TypeError("prefix must be str")
+            raise ConfigError("RedisCache prefix must be a str")
         self.client = client
         self.prefix = prefix
         self._errors = _redis_errors()
