@@ -129,6 +129,9 @@ class AppBase(Registered):
         >>> sorted(cfg)                                                      # doctest: +SKIP
         ['agentId', 'corpId', 'nonceStr', 'signature', 'timeStamp']
         """
+        if not (self.agent_id and self.corp_id):
+            raise config.ConfigError("get_jsapi_config needs agent_id and corp_id: pass them to "
+                                     "DingTalkApp(agent_id=..., corp_id=...)")
         page = url.split("#", 1)[0]
         nonce = nonce_str or secrets.token_urlsafe(12)
         stamp = int(timestamp if timestamp is not None else self._clock())

@@ -159,3 +159,10 @@ def test_dead_lock_holder_expires_and_refresh_proceeds(make_app, sandbox):
     app.tokens._sleep = lambda s: now.__setitem__(0, now[0] + 31)  # the lock's TTL runs out while we wait
     assert app.access_token
     assert sandbox.calls["/gettoken"] == 1
+
+
+def test_jsapi_config_needs_agent_and_corp_id(make_app):
+    from dingtalk.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        make_app(corp_id=None).get_jsapi_config("https://example.com")
