@@ -15,10 +15,15 @@ import requests
 
 from . import config
 from ._secrets import Secret
+from .apis.attendance import AttendanceMixin
 from .apis.bpms import BpmsMixin
+from .apis.callbacks import CallbacksMixin
+from .apis.chats import ChatsMixin
 from .apis.contacts import ContactsMixin
 from .apis.ext_contacts import ExtContactsMixin
+from .apis.files import FilesMixin
 from .apis.messages import MessagesMixin
+from .apis.roles import RolesMixin
 from .auth import TokenManager, jsapi_signature
 from .cache import Cache, wrap_cache
 from .errors import InvalidResponseError, InvalidTokenError
@@ -166,14 +171,28 @@ class AppBase(Registered):
         token = self.tokens.invalidate_access_token(token)
         return self.transport.send(req, token)
 
+    def _dispatch(self, req: Request, authenticated: bool) -> Dict[str, Any]:
+        return self._send(req) if authenticated else self.transport.send(req)
+
     def _oapi_get(self, path: str, params: Optional[Mapping[str, Any]] = None, *,
-                  name: Optional[str] = None) -> Dict[str, Any]:
-        return self._send(Request(OAPI, "GET", path, params=_clean(params), name=name))
+                  name: Optional[str] = None, authenticated: bool = True) -> Dict[str, Any]:
+        """GET an oapi path; ``authenticated=False`` sends no app access_token (e.g. sns calls)."""
+        return self._dispatch(Request(OAPI, "GET", path, params=_clean(params), name=name), authenticated)
 
     def _oapi_post(self, path: str, body: Any = None, *, name: Optional[str] = None,
-                   write: bool = True, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
-        return self._send(Request(OAPI, "POST", path, params=_clean(params),
-                                  body={} if body is None else body, name=name, write=write))
+                   write: bool = True, params: Optional[Mapping[str, Any]] = None,
+                   authenticated: bool = True) -> Dict[str, Any]:
+        """POST JSON to an oapi path; ``authenticated=False`` for robot webhooks and the like."""
+        return self._dispatch(Request(OAPI, "POST", path, params=_clean(params),
+                                      body={} if body is None else body, name=name, write=write),
+                              authenticated)
+
+    def _oapi_upload(self, path: str, files: Mapping[str, Any], *, params: Optional[Mapping[str, Any]] = None,
+                     data: Optional[Mapping[str, Any]] = None, name: Optional[str] = None,
+                     write: bool = True) -> Dict[str, Any]:
+        """POST multipart/form-data (``files`` as for requests: name → (filename, bytes|file, type))."""
+        return self._send(Request(OAPI, "POST", path, params=_clean(params), body=data, files=files,
+                                  name=name, write=write))
 
     def _topapi(self, path: str, body: Any = None, *, name: Optional[str] = None,
                 write: bool = False) -> Dict[str, Any]:
@@ -240,7 +259,8 @@ def _field(data: Mapping[str, Any], key: str, req: Request) -> str:
     return str(value)
 
 
-class DingTalkApp(ContactsMixin, ExtContactsMixin, BpmsMixin, MessagesMixin, AppBase):
+class DingTalkApp(ContactsMixin, RolesMixin, ExtContactsMixin, BpmsMixin, MessagesMixin, ChatsMixin,
+                  AttendanceMixin, FilesMixin, CallbacksMixin, AppBase):
     """One DingTalk enterprise internal app (企业内部应用).
 
     >>> import redis                                                   # doctest: +SKIP

@@ -26,6 +26,28 @@ def sandbox(sandbox_server):
 
 
 @pytest.fixture
+def fresh_sandbox():
+    """A sandbox of this test's own: fresh seeded state, counters and tokens."""
+    from dingtalk.sandbox import Sandbox
+
+    with Sandbox() as sb:
+        yield sb
+
+
+@pytest.fixture
+def fresh_app(fresh_sandbox):
+    """A DingTalkApp (app_key style, agent_id set) on :func:`fresh_sandbox`."""
+    from dingtalk import DingTalkApp
+
+    creds = fresh_sandbox.credentials
+    app = DingTalkApp(name="fresh", app_key=creds["app_key"], app_secret=creds["app_secret"],
+                      corp_id=creds["corp_id"], agent_id=creds["agent_id"], oapi_url=fresh_sandbox.url,
+                      top_url=fresh_sandbox.top_url, api_url=fresh_sandbox.url, timeout=5.0, backoff=0.01)
+    yield app
+    app.close()
+
+
+@pytest.fixture
 def make_app(sandbox):
     """Build a DingTalkApp pointed at the sandbox; each test gets its own token namespace."""
     from dingtalk import DingTalkApp

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .._secrets import Secret
+
 
 class ApiMixin:
     """Base of the per-domain mixins (type declarations only)."""
@@ -15,12 +18,23 @@ class ApiMixin:
     if TYPE_CHECKING:  # pragma: no cover - implemented by AppBase
         agent_id: Optional[str]
         corp_id: Optional[str]
+        app_key: Optional[str]
+        domain: Optional[str]
+        callback_url: Optional[str]
+        _aes_key: Optional[Secret]          # reveal() only to send it to DingTalk
+        _callback_token: Optional[Secret]
 
         def _oapi_get(self, path: str, params: Optional[Mapping[str, Any]] = None, *,
-                      name: Optional[str] = None) -> Dict[str, Any]: ...
+                      name: Optional[str] = None, authenticated: bool = True) -> Dict[str, Any]: ...
 
         def _oapi_post(self, path: str, body: Any = None, *, name: Optional[str] = None,
-                       write: bool = True, params: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]: ...
+                       write: bool = True, params: Optional[Mapping[str, Any]] = None,
+                       authenticated: bool = True) -> Dict[str, Any]: ...
+
+        def _oapi_upload(self, path: str, files: Mapping[str, Any], *,
+                         params: Optional[Mapping[str, Any]] = None,
+                         data: Optional[Mapping[str, Any]] = None, name: Optional[str] = None,
+                         write: bool = True) -> Dict[str, Any]: ...
 
         def _topapi(self, path: str, body: Any = None, *, name: Optional[str] = None,
                     write: bool = False) -> Dict[str, Any]: ...

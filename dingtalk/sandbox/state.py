@@ -20,7 +20,7 @@ import secrets
 import string
 import threading
 import time
-from typing import Any, Deque, Dict, List, Optional, Tuple
+from typing import Any, Callable, Deque, Dict, List, Optional, Tuple
 
 CST = _dt.timezone(_dt.timedelta(hours=8), "GMT+8")
 _ALNUM = string.ascii_lowercase + string.digits
@@ -106,6 +106,20 @@ class SandboxState:
         self.tasks: Dict[int, Dict[str, Any]] = {}
         self._next_task_id = 610000000001
         self._next_userid = 1
+        self._domains: Dict[str, Any] = {}
+
+    def domain(self, name: str, factory: Callable[["SandboxState"], Any]) -> Any:
+        """The state object of one domain module, made by ``factory(self)`` on first use.
+
+        Route modules keep their own data (chats, attendance, ...) this way instead of adding
+        fields here: ``ctx.state.domain("attendance", AttendanceState)``. Hold ``self.lock``
+        while reading or changing it.
+        """
+        with self.lock:
+            value = self._domains.get(name)
+            if value is None:
+                value = self._domains[name] = factory(self)
+            return value
 
     # -- time ----------------------------------------------------------------------
     def now(self) -> float:

@@ -21,7 +21,8 @@ from .base import (FAMILIES, OAPI, TOP, TOPAPI, V1, Ctx, Route, RouteError, Rout
                    bool_param, int_param, json_param, list_param, page, str_param)
 
 #: Route modules registered on every sandbox, in order.
-DOMAINS = ("auth", "contacts", "roles", "ext_contacts", "bpms", "messages")
+DOMAINS = ("auth", "contacts", "roles", "ext_contacts", "bpms", "messages", "chats", "attendance",
+           "files", "callbacks")
 
 
 def build_router(domains: Iterable[str] = DOMAINS) -> Router:

@@ -1,0 +1,8 @@
+"""Sandbox routes: callbacks."""
+from __future__ import annotations
+
+from .base import Router
+
+
+def register(router: Router) -> None:
+    """Register this domain's routes."""
