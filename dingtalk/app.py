@@ -26,6 +26,7 @@ from .apis.messages import MessagesMixin
 from .apis.roles import RolesMixin
 from .auth import TokenManager, jsapi_signature
 from .cache import Cache, wrap_cache
+from .callback import CallbackMixin
 from .errors import InvalidResponseError, InvalidTokenError
 from .registry import Registered
 from .transport import OAPI, TOP, V1, Request, RetryPolicy, Transport, looks_like_read
@@ -260,7 +261,7 @@ def _field(data: Mapping[str, Any], key: str, req: Request) -> str:
 
 
 class DingTalkApp(ContactsMixin, RolesMixin, ExtContactsMixin, BpmsMixin, MessagesMixin, ChatsMixin,
-                  AttendanceMixin, FilesMixin, CallbacksMixin, AppBase):
+                  AttendanceMixin, FilesMixin, CallbacksMixin, CallbackMixin, AppBase):
     """One DingTalk enterprise internal app (企业内部应用).
 
     >>> import redis                                                   # doctest: +SKIP

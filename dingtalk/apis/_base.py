@@ -21,6 +21,7 @@ class ApiMixin:
         app_key: Optional[str]
         domain: Optional[str]
         callback_url: Optional[str]
+        callback_key_id: str
         _aes_key: Optional[Secret]          # reveal() only to send it to DingTalk
         _callback_token: Optional[Secret]
 
