@@ -32,6 +32,7 @@ import re
 import secrets
 import string
 import struct
+import threading
 import time
 from typing import Any, Callable, Dict, Optional, Tuple
 
@@ -100,6 +101,8 @@ class CallbackCrypto:
             raise ConfigError("the key id (corp_id, app_key or suite key) must be a non-empty string")
         self._token = token
         self._key = decode_aes_key(aes_key)
+        self._iv = self._key[:16]
+        self._local = threading.local()
         self.key_id = key_id
         self._key_id_bytes = key_id.encode("utf-8")
         self.max_age = max_age
@@ -168,8 +171,20 @@ class CallbackCrypto:
             raise DecryptError("encrypt is not valid base64") from None
         if not data or len(data) % AES.block_size:
             raise DecryptError("the ciphertext length is not a multiple of 16 bytes")
-        plain = AES.new(self._key, AES.MODE_CBC, self._key[:16]).decrypt(data)
-        return unpad(plain)
+        return unpad(self._cbc_decrypt(data))
+
+    def _cbc_decrypt(self, data: bytes) -> bytes:
+        """AES-CBC decryption as ECB of every block XOR the previous ciphertext block.
+
+        Equivalent to ``AES.new(key, MODE_CBC, iv).decrypt(data)``, but the expanded key (an
+        ECB cipher per thread) is reused instead of being rebuilt for every message.
+        """
+        ecb = getattr(self._local, "ecb", None)
+        if ecb is None:
+            ecb = self._local.ecb = AES.new(self._key, AES.MODE_ECB)
+        blocks = ecb.decrypt(data)
+        chain = self._iv + data[:-16]
+        return (int.from_bytes(blocks, "big") ^ int.from_bytes(chain, "big")).to_bytes(len(data), "big")
 
     # -- encrypt ---------------------------------------------------------------------------------
     def encrypt_message(self, text: str, random_prefix: Optional[bytes] = None) -> str:
@@ -181,7 +196,7 @@ class CallbackCrypto:
             raise ConfigError("the random prefix must be 16 bytes")
         body = text.encode("utf-8")
         plain = pad(prefix + struct.pack(">I", len(body)) + body + self._key_id_bytes)
-        cipher = AES.new(self._key, AES.MODE_CBC, self._key[:16]).encrypt(plain)
+        cipher = AES.new(self._key, AES.MODE_CBC, self._iv).encrypt(plain)
         return base64.b64encode(cipher).decode("ascii")
 
     def encrypt(self, text: str, timestamp: Optional[Any] = None, nonce: Optional[str] = None) -> Dict[str, str]:

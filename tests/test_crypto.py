@@ -266,3 +266,10 @@ def test_seed_callback_helpers():
     assert app.return_success()["nonce"] != app.return_success()["nonce"]
     with pytest.raises(SignatureError):
         app.check_url(DOC_NONCE, "0" * 40, DOC_TS, DOC_ENCRYPT)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=1, max_size=4096).map(lambda b: b + b"\0" * (-len(b) % 16)))
+def test_reused_key_cbc_equals_pycryptodome_cbc(data):
+    key = decode_aes_key(AES_KEY)
+    assert crypto._cbc_decrypt(data) == AES.new(key, AES.MODE_CBC, key[:16]).decrypt(data)
