@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from urllib.parse import urlencode
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 import requests
 
 from . import config
 from ._secrets import Secret
+from ._time import format_china
 from .apis.attendance import AttendanceMixin
 from .apis.bpms import BpmsMixin
 from .apis.callbacks import CallbacksMixin
@@ -144,6 +146,22 @@ class AppBase(Registered):
         ticket = self.get_jsapi_ticket()
         return {"agentId": self.agent_id, "corpId": self.corp_id, "timeStamp": stamp,
                 "nonceStr": nonce, "signature": jsapi_signature(ticket, nonce, stamp, page)}
+
+    sign = jsapi_signature  # the original SDK's early names
+    signature = jsapi_signature
+
+    def get_request_url(self, method: str, format_: str = "json", v: str = "2.0", simplify: str = "false",
+                        partner_id: Optional[str] = None) -> str:
+        """A TOP gateway URL for ``method`` with the system parameters (the original SDK's helper).
+
+        The URL carries the access_token (``session``): treat it as a secret. Parameters are
+        URL-encoded and the timestamp is China time, whatever the host's zone.
+        """
+        params = {"method": method, "session": self.access_token, "timestamp": format_china(self._clock()),
+                  "format": format_, "v": v, "simplify": simplify}
+        if partner_id:
+            params["partner_id"] = partner_id
+        return f"{self.transport.top_url}?{urlencode(params)}"
 
     @property
     def timestamp(self) -> int:
