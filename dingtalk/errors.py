@@ -223,6 +223,7 @@ ERROR_CLASSES: Dict[Code, Type[APIError]] = {
     33001: AuthenticationError,
     40089: AuthenticationError,
     40091: AuthenticationError,
+    300001: AuthenticationError,   # custom robot: token does not exist
     "InvalidAppKeyOrSecret": AuthenticationError,
     "invalidClientIdOrSecret": AuthenticationError,
     # permissions
@@ -238,6 +239,7 @@ ERROR_CLASSES: Dict[Code, Type[APIError]] = {
     90019: RateLimitError,
     90020: RateLimitError,
     45009: RateLimitError,
+    130101: RateLimitError,   # custom robot: more than 20 messages a minute
     "isv.BUSINESS_LIMIT_CONTROL": RateLimitError,
     "Forbidden.AccessDenied.QpsLimitForApi": RateLimitError,
     "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi": RateLimitError,

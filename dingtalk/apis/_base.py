@@ -6,7 +6,7 @@ or the cache.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Mapping, Optional
 
 if TYPE_CHECKING:  # pragma: no cover
     from .._secrets import Secret
@@ -24,6 +24,7 @@ class ApiMixin:
         callback_key_id: str
         _aes_key: Optional[Secret]          # reveal() only to send it to DingTalk
         _callback_token: Optional[Secret]
+        _clock: Callable[[], float]          # epoch seconds (injectable for tests)
 
         def _oapi_get(self, path: str, params: Optional[Mapping[str, Any]] = None, *,
                       name: Optional[str] = None, authenticated: bool = True) -> Dict[str, Any]: ...
