@@ -194,9 +194,11 @@ class AppBase(Registered):
         return self._send(req) if authenticated else self.transport.send(req)
 
     def _oapi_get(self, path: str, params: Optional[Mapping[str, Any]] = None, *,
-                  name: Optional[str] = None, authenticated: bool = True) -> Dict[str, Any]:
-        """GET an oapi path; ``authenticated=False`` sends no app access_token (e.g. sns calls)."""
-        return self._dispatch(Request(OAPI, "GET", path, params=_clean(params), name=name), authenticated)
+                  name: Optional[str] = None, authenticated: bool = True, write: bool = False) -> Dict[str, Any]:
+        """GET an oapi path; ``authenticated=False`` sends no app access_token (e.g. sns calls);
+        ``write=True`` for the legacy GETs that change state (never retried when ambiguous)."""
+        return self._dispatch(Request(OAPI, "GET", path, params=_clean(params), name=name, write=write),
+                              authenticated)
 
     def _oapi_post(self, path: str, body: Any = None, *, name: Optional[str] = None,
                    write: bool = True, params: Optional[Mapping[str, Any]] = None,

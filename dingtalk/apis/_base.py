@@ -27,7 +27,8 @@ class ApiMixin:
         _clock: Callable[[], float]          # epoch seconds (injectable for tests)
 
         def _oapi_get(self, path: str, params: Optional[Mapping[str, Any]] = None, *,
-                      name: Optional[str] = None, authenticated: bool = True) -> Dict[str, Any]: ...
+                      name: Optional[str] = None, authenticated: bool = True,
+                      write: bool = False) -> Dict[str, Any]: ...
 
         def _oapi_post(self, path: str, body: Any = None, *, name: Optional[str] = None,
                        write: bool = True, params: Optional[Mapping[str, Any]] = None,

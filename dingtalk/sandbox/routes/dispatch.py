@@ -190,7 +190,8 @@ class Dispatcher:
             ctx.token, ctx.app = req.query.get("access_token"), app
         params: Dict[str, Any] = dict(req.query)
         params.pop("access_token", None)
-        if req.verb == "POST" and req.body.strip():
+        multipart = getattr(route.handler, "multipart", False) and "multipart/form-data" in req.content_type
+        if req.verb == "POST" and req.body.strip() and not multipart:  # multipart: the handler reads ctx.body
             body = req.json
             if not isinstance(body, dict):
                 return oapi_error(family, 43009, "post参数需要json类型", ctx.request_id)
