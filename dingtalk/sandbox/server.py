@@ -196,11 +196,15 @@ class Sandbox:
                  corp_secret: str = "sandbox-corp-secret", app_key: str = "dingsandboxappkey01",
                  app_secret: str = "sandbox-app-secret", agent_id: str = "100001", *,
                  max_requests: int = 10000, top_timestamp_skew: Optional[float] = 600.0,
-                 log_requests: bool = False) -> None:
+                 log_requests: bool = False, push_attempts: int = 3, push_retry_delay: float = 0.5,
+                 push_timeout: float = 3.0, check_url: bool = True) -> None:
         self.host = host
         self.port = int(port)
         self.state = SandboxState(Credentials(corp_id, corp_secret, app_key, app_secret, agent_id),
                                   token_ttl=token_ttl, ticket_ttl=ticket_ttl)
+        # read by the callbacks domain when it creates its EventPusher
+        self.state.push_settings = {"attempts": push_attempts, "retry_delay": push_retry_delay,
+                                    "timeout": push_timeout, "check_url": check_url}
         self.router = build_router()
         self._faults = FaultSet(self.state.lock)
         self._traffic = Traffic(self.state.lock, max_requests)
@@ -243,6 +247,7 @@ class Sandbox:
         server.server_close()
         if thread is not None:
             thread.join(timeout=5)
+        self._pusher().stop()
         logger.info("DingTalk sandbox on port %s stopped", self.port)
 
     def __enter__(self) -> "Sandbox":
@@ -250,6 +255,25 @@ class Sandbox:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+    # -- callback pushes ----------------------------------------------------------------------
+    def _pusher(self) -> Any:
+        from .routes.callbacks import DOMAIN, CallbacksState
+        return self.state.domain(DOMAIN, CallbacksState).pusher
+
+    def emit(self, event_type: str, **fields: Any) -> Any:
+        """Push an event by hand (as if the state had changed); None when nobody subscribes."""
+        from .routes.callbacks import emit
+        return emit(self.state, event_type, **fields)
+
+    @property
+    def pushes(self) -> List[Any]:
+        """Every event queued for the callback URL, with attempts and outcome (``Delivery``)."""
+        return list(self._pusher().deliveries)
+
+    def wait_for_pushes(self, timeout: float = 10.0) -> bool:
+        """Block until queued pushes are delivered or given up; False on timeout."""
+        return self._pusher().wait(timeout)
 
     @property
     def running(self) -> bool:

@@ -18,6 +18,16 @@ REGISTER = "/call_back/register_call_back"
 FAILED = "/call_back/get_call_back_failed_result"
 
 
+@pytest.fixture
+def fresh_sandbox():
+    """These tests register URLs nobody serves: turn the sandbox's check_url round trip off
+    (tests/test_callback_push.py covers it against a real receiver)."""
+    from dingtalk.sandbox import Sandbox
+
+    with Sandbox(check_url=False) as sb:
+        yield sb
+
+
 def make(sb, **kwargs):
     creds = sb.credentials
     base = dict(name="cb", app_key=creds["app_key"], app_secret=creds["app_secret"], corp_id=creds["corp_id"],

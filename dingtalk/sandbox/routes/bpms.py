@@ -30,6 +30,7 @@ import uuid
 from typing import Any, Dict, List, Optional, Tuple
 
 from ..state import CST, ms
+from .callbacks import emit
 from .base import Ctx, Router, TopList, bool_param, int_param, json_param, list_param, page, str_param
 
 ERR_BPMS = 400002
@@ -175,6 +176,17 @@ class BpmsState:
             record["remark"] = remark
         flow["records"].append(record)
         inst.update(status="TERMINATED", finish_time=now)
+
+
+def _push(ctx: Ctx, inst: Dict[str, Any], event_type: str, change: str, **extra: Any) -> None:
+    """Tell the registered callback (if any) about an instance or task change."""
+    created = inst.get("create_time")
+    emit(ctx.state, event_type, processInstanceId=inst["process_instance_id"],
+         corpId=ctx.state.credentials.corp_id, processCode=inst["process_code"], title=inst["title"],
+         type=change, staffId=extra.pop("staffId", inst["originator_userid"]),
+         createTime=ms(created) if created else None,
+         url=f"https://aflow.dingtalk.com/dingtalk/mobile/homepage.htm#/approval?procInstId={inst['process_instance_id']}",
+         **extra)
 
 
 def _bpms(ctx: Ctx) -> BpmsState:
@@ -372,6 +384,7 @@ def topapi_create(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
         }
         ctx.state.process_instances.append(inst)
         bpms.start_flow(inst, nodes, position)
+    _push(ctx, inst, "bpms_instance_change", "start")
     return {"process_instance_id": inst["process_instance_id"]}
 
 
@@ -396,6 +409,12 @@ def topapi_execute(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
         if task is None or task["task_status"] != "RUNNING" or task["userid"] != actioner:
             raise ctx.error(ERR_BPMS, MSG_NO_TASK)
         bpms.execute(inst, task, verdict, remark)
+        finished = inst["status"] == "COMPLETED"
+    _push(ctx, inst, "bpms_task_change", "finish", staffId=task["userid"], result=verdict,
+          taskId=task["taskid"], remark=remark or "")
+    if finished:
+        _push(ctx, inst, "bpms_instance_change", "finish", result=inst["process_instance_result"],
+              finishTime=ms(inst["finish_time"]))
     return {"result": True, "success": True}
 
 
@@ -417,6 +436,7 @@ def topapi_terminate(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
         if inst["status"] != "RUNNING":
             raise ctx.error(ERR_BPMS, MSG_STATUS)
         _bpms(ctx).terminate(inst, operator, remark)
+    _push(ctx, inst, "bpms_instance_change", "terminate", finishTime=ms(inst["finish_time"]))
     return {"result": True, "success": True}
 
 

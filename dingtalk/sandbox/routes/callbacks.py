@@ -2,8 +2,9 @@
 ``get_call_back``, ``delete_call_back`` and ``get_call_back_failed_result``.
 
 One registration per sandbox (per corp, as on DingTalk), kept in :class:`CallbacksState` with
-what a later push needs (url, token, aes_key, tags and the key id, the corp id). Events are not
-pushed yet: no ``check_url`` round trip happens on registration.
+the url, token, aes_key, tags and the key id (the corp id). Registering or updating first sends
+``check_url`` to the URL and fails with 71009 unless it answers the encrypted ``success``; then
+:func:`emit` pushes every subscribed event there (see :mod:`dingtalk.sandbox.push`).
 
 Failed pushes: :meth:`CallbacksState.add_failed` queues events; each
 ``get_call_back_failed_result`` call hands out (and removes) up to 200 of them with ``has_more``.
@@ -17,6 +18,7 @@ import re
 import time
 from typing import Any, Dict, Iterable, List, Optional
 
+from ..push import EventPusher
 from .base import Ctx, Router, RouteError, list_param
 
 DOMAIN = "callbacks"
@@ -45,6 +47,19 @@ class CallbacksState:
         self.registration: Optional[Dict[str, Any]] = None
         self.failed: List[Dict[str, Any]] = []
         self.history: List[Dict[str, Any]] = []
+        self._lock = state.lock
+        settings = dict(getattr(state, "push_settings", None) or {})
+        self.check_url = bool(settings.pop("check_url", True))
+        self.pusher = EventPusher(self._current, self._failed_push, **settings)
+
+    def _current(self) -> Optional[Dict[str, Any]]:
+        with self._lock:
+            return None if self.registration is None else dict(self.registration)
+
+    def _failed_push(self, event: Dict[str, Any]) -> None:
+        with self._lock:
+            self.add_failed(str(event.get("EventType")), userid=event.get("UserId") or (),
+                            deptid=event.get("DeptId") or (), event=event)
 
     def add_failed(self, call_back_tag: str, *, userid: Iterable[str] = (), deptid: Iterable[int] = (),
                    event_time: Optional[int] = None, **extra: Any) -> Dict[str, Any]:
@@ -92,11 +107,34 @@ def _registration(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
     return {"call_back_tag": list(dict.fromkeys(tags)), **values}
 
 
+def _check_url(ctx: Ctx, cb: CallbacksState, record: Dict[str, Any]) -> None:
+    if not cb.check_url:
+        return
+    failure = cb.pusher.check_url(dict(record, key_id=cb.key_id))
+    if failure is not None:
+        raise ctx.error(71009, f"返回文本非success ({failure})")
+
+
+def emit(state: Any, event_type: str, **fields: Any) -> Any:
+    """Push ``event_type`` with ``fields`` if a callback subscribes to it (route modules call this
+    after changing state). ``CorpId`` and ``TimeStamp`` are added; returns the queued delivery."""
+    event: Dict[str, Any] = {"EventType": event_type}
+    if "corpId" not in fields:  # approval events spell it corpId
+        event["CorpId"] = state.credentials.corp_id
+    event["TimeStamp"] = str(int(time.time() * 1000))
+    event.update(fields)
+    return state.domain(DOMAIN, CallbacksState).pusher.emit(event)
+
+
 def register_call_back(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
     """``POST /call_back/register_call_back`` {call_back_tag, token, aes_key, url}."""
     record = _registration(ctx, params)
     with ctx.lock:
         cb = _callbacks(ctx)
+        if cb.registration is not None:
+            raise ctx.error(71006, "回调地址已经存在")
+    _check_url(ctx, cb, record)  # outside the lock: the receiver may call us back
+    with ctx.lock:
         if cb.registration is not None:
             raise ctx.error(71006, "回调地址已经存在")
         cb.registration = dict(record, key_id=cb.key_id, registered_at=time.time())
@@ -109,6 +147,10 @@ def update_call_back(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
     record = _registration(ctx, params)
     with ctx.lock:
         cb = _callbacks(ctx)
+        if cb.registration is None:
+            raise ctx.error(71007, "回调地址已不存在")
+    _check_url(ctx, cb, record)
+    with ctx.lock:
         if cb.registration is None:
             raise ctx.error(71007, "回调地址已不存在")
         cb.registration.update(record, updated_at=time.time())
