@@ -8,6 +8,13 @@ Token rules (DingTalk's): one current token per app; a repeat ``gettoken`` withi
 returns the same token and extends it; after expiry (real or forced by
 :meth:`SandboxState.expire_tokens`) the next call issues a new one. Ticket rule (strict):
 every issue invalidates the app's previous ticket.
+
+Company data: ``departments`` (id -> record; the root is 1), ``users`` (userid -> the
+``/user/get`` record; its ``roles`` kept in step with the role memberships), ``role_groups``
+and ``role_members`` (role id -> {userid: manage-scope dept ids}; the "默认" group
+:data:`SYSTEM_ROLE_GROUP` holds DingTalk's system roles), and H5 login codes (``auth_codes``:
+:meth:`SandboxState.issue_auth_code` makes one-time codes, :data:`SANDBOX_AUTH_CODE` is a
+reusable one).
 """
 from __future__ import annotations
 
@@ -100,7 +107,17 @@ class SandboxState:
         self.users: Dict[str, Dict[str, Any]] = {u["userid"]: u for u in seed["users"]}
         self.label_groups: List[Dict[str, Any]] = seed["label_groups"]
         self.ext_contacts: List[Dict[str, Any]] = seed["ext_contacts"]
+        # roles: groups in display order, each {"groupId", "group_name", "roles": [{"id",
+        # "role_name"}]}; members: role id -> {userid: [manage-scope dept ids]}
         self.role_groups: List[Dict[str, Any]] = seed["role_groups"]
+        self.role_members: Dict[int, Dict[str, List[int]]] = seed["role_members"]
+        self._next_role_id = 1001
+        self._next_role_group_id = 2001
+        self._next_dept_id = 101
+        # H5 login codes (免登码): code -> [userid, expires_at (None = never), single use]
+        self.auth_codes: Dict[str, List[Any]] = {SANDBOX_AUTH_CODE: [SANDBOX_AUTH_CODE_USER, None, False]}
+        for userid in self.users:
+            self.sync_user_roles(userid)
         self.process_instances: List[Dict[str, Any]] = seed["process_instances"]
         self.process_codes = {"PROC-SANDBOX-LEAVE"}
         self.tasks: Dict[int, Dict[str, Any]] = {}
@@ -239,14 +256,109 @@ class SandboxState:
             if userid not in self.users:
                 return userid
 
+    def dept_children(self, dept_id: int) -> List[int]:
+        """Ids of the direct sub-departments of ``dept_id``, by ``order`` then id."""
+        children = [d for d in self.departments.values() if d.get("parentid") == dept_id]
+        children.sort(key=lambda d: (_order_key(d.get("order")), d["id"]))
+        return [d["id"] for d in children]
+
     def dept_descendants(self, dept_id: int) -> List[int]:
-        """Ids of every department below ``dept_id`` (depth first, by id)."""
+        """Ids of every department below ``dept_id`` (depth first, by ``order`` then id)."""
         out: List[int] = []
-        children = sorted(d["id"] for d in self.departments.values() if d.get("parentid") == dept_id)
-        for child in children:
+        for child in self.dept_children(dept_id):
             out.append(child)
             out.extend(self.dept_descendants(child))
         return out
+
+    def dept_path(self, dept_id: int) -> List[int]:
+        """``dept_id`` and its parents up to the root: ``[dept_id, parent, ..., 1]``."""
+        path: List[int] = []
+        current: Optional[int] = dept_id
+        while current is not None and current in self.departments and current not in path:
+            path.append(current)
+            current = self.departments[current].get("parentid")
+        return path
+
+    def new_dept_id(self) -> int:
+        while self._next_dept_id in self.departments:
+            self._next_dept_id += 1
+        dept_id = self._next_dept_id
+        self._next_dept_id += 1
+        return dept_id
+
+    # -- roles (call with the lock held) -------------------------------------------------------
+    def find_role(self, role_id: Any) -> Optional[Tuple[Dict[str, Any], Dict[str, Any]]]:
+        """``(group, role)`` of a role id, or None."""
+        for group in self.role_groups:
+            for role in group["roles"]:
+                if str(role["id"]) == str(role_id):
+                    return group, role
+        return None
+
+    def find_role_group(self, group_id: Any) -> Optional[Dict[str, Any]]:
+        for group in self.role_groups:
+            if str(group["groupId"]) == str(group_id):
+                return group
+        return None
+
+    def new_role_id(self) -> int:
+        role_id = self._next_role_id
+        self._next_role_id += 1
+        return role_id
+
+    def new_role_group_id(self) -> int:
+        group_id = self._next_role_group_id
+        self._next_role_group_id += 1
+        return group_id
+
+    def user_roles(self, userid: str) -> List[Dict[str, Any]]:
+        """The roles of a user as ``/user/get`` lists them: ``[{id, name, groupName}]``."""
+        out = []
+        for group in self.role_groups:
+            for role in group["roles"]:
+                if userid in self.role_members.get(role["id"], {}):
+                    out.append({"id": role["id"], "name": role["role_name"],
+                                "groupName": group["group_name"]})
+        return out
+
+    def sync_user_roles(self, userid: str) -> None:
+        """Copy the user's role memberships into ``users[userid]["roles"]``."""
+        user = self.users.get(userid)
+        if user is not None:
+            user["roles"] = self.user_roles(userid)
+
+    def forget_user(self, userid: str) -> None:
+        """Remove a deleted user from every role."""
+        for members in self.role_members.values():
+            members.pop(userid, None)
+
+    # -- H5 login codes --------------------------------------------------------------------------
+    def issue_auth_code(self, userid: str, ttl: float = 300.0) -> str:
+        """A one-time 免登码 for ``userid``, valid ``ttl`` seconds (DingTalk: 5 minutes)."""
+        with self.lock:
+            code = secrets.token_hex(16)
+            self.auth_codes[code] = [userid, self.now() + ttl, True]
+            return code
+
+    def take_auth_code(self, code: str) -> Optional[str]:
+        """The userid of a valid code (a one-time code is used up), else None."""
+        with self.lock:
+            entry = self.auth_codes.get(code)
+            if entry is None:
+                return None
+            userid, expires_at, once = entry
+            if once:
+                del self.auth_codes[code]
+            if expires_at is not None and expires_at <= self.now():
+                return None
+            return userid if userid in self.users else None
+
+
+def _order_key(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 class Traffic:
@@ -374,11 +486,36 @@ _EXT_CONTACTS = (
      [], [], "合肥市高新区望江西路12号", ""),
 )
 
-_ROLE_GROUPS = (
-    ("默认", [(1, "主管理员"), (2, "子管理员"), (3, "负责人"), (4, "主管")]),
-    ("职务", [(11, "总经理"), (12, "部门经理"), (13, "财务"), (14, "出纳")]),
-    ("岗位", [(21, "研发"), (22, "产品"), (23, "销售"), (24, "人事")]),
+_ROLE_GROUPS: Tuple[Tuple[int, str, List[Tuple[int, str]]], ...] = (
+    # group id, name, [(role id, role name)]; "默认" holds DingTalk's system roles
+    (1001, "默认", [(1, "主管理员"), (2, "子管理员"), (3, "负责人"), (4, "主管")]),
+    (1002, "职务", [(11, "总经理"), (12, "部门经理"), (13, "财务"), (14, "出纳")]),
+    (1003, "岗位", [(21, "研发"), (22, "产品"), (23, "销售"), (24, "人事")]),
 )
+
+#: The roles of the "默认" group cannot be edited, assigned or deleted through the API.
+SYSTEM_ROLE_GROUP = 1001
+
+_ROLE_MEMBERS: Dict[int, List[Tuple[str, Tuple[int, ...]]]] = {
+    # role id: [(userid, manage-scope dept ids)]
+    1: [("manager0001", ())],
+    2: [("user0002", (2,))],
+    4: [("user0002", (2,)), ("user0003", (6,)), ("user0005", (7,)), ("user0007", (8,)),
+        ("user0008", (3,)), ("user0009", (4,)), ("user0011", (5,))],
+    11: [("manager0001", ())],
+    12: [("user0002", (2,)), ("user0008", (3,)), ("user0009", (4,))],
+    13: [("user0011", ())],
+    21: [("user0002", ()), ("user0003", ()), ("user0004", ()), ("user0005", ()), ("user0006", ()),
+         ("user0007", ()), ("user0012", ())],
+    22: [("user0006", ()), ("user0008", ())],
+    23: [("user0009", ()), ("user0010", ())],
+    24: [("user0011", ())],
+}
+
+#: A reusable H5 login code (免登码) of the sandbox, for demos and sample calls; real codes are
+#: single-use and live 5 minutes (see :meth:`SandboxState.issue_auth_code`).
+SANDBOX_AUTH_CODE = "sandboxauthcode0002"
+SANDBOX_AUTH_CODE_USER = "user0002"
 
 _INSTANCES = (
     # originator, dept, created, finished (None = running), result, leave type, start, end, days, reason
@@ -403,7 +540,7 @@ def _instance_id(index: int) -> str:
 def _seed() -> Dict[str, Any]:
     departments = [
         {"id": i, "name": name, **({"parentid": parent} if parent else {}),
-         "autoAddUser": parent is not None, "createDeptGroup": parent is not None}
+         "autoAddUser": parent is not None, "createDeptGroup": parent is not None, "order": i}
         for i, name, parent in _DEPARTMENTS
     ]
     users = [
@@ -426,9 +563,14 @@ def _seed() -> Dict[str, Any]:
         in _EXT_CONTACTS
     ]
     role_groups = [
-        {"group_name": group, "roles": [{"id": rid, "role_name": rname} for rid, rname in roles]}
-        for group, roles in _ROLE_GROUPS
+        {"groupId": group_id, "group_name": group,
+         "roles": [{"id": rid, "role_name": rname} for rid, rname in roles]}
+        for group_id, group, roles in _ROLE_GROUPS
     ]
+    role_members: Dict[int, Dict[str, List[int]]] = {
+        rid: {} for _, _, roles in _ROLE_GROUPS for rid, _ in roles}
+    for rid, members in _ROLE_MEMBERS.items():
+        role_members[rid] = {uid: list(scope) for uid, scope in members}
     names = {u[0]: u[1] for u in _USERS}
     instances = []
     for n, (who, dept, created, finished, result, kind, start, end, days, reason) in enumerate(_INSTANCES, 1):
@@ -460,9 +602,11 @@ def _seed() -> Dict[str, Any]:
         "label_groups": label_groups,
         "ext_contacts": ext_contacts,
         "role_groups": role_groups,
+        "role_members": role_members,
         "process_instances": instances,
     })
 
 
 __all__ = ["SandboxState", "Traffic", "Credentials", "CST", "ms", "make_user", "unionid_for",
-           "TOKEN_OK", "TOKEN_UNKNOWN", "TOKEN_EXPIRED"]
+           "TOKEN_OK", "TOKEN_UNKNOWN", "TOKEN_EXPIRED", "SYSTEM_ROLE_GROUP", "SANDBOX_AUTH_CODE",
+           "SANDBOX_AUTH_CODE_USER"]
