@@ -111,3 +111,20 @@ def test_unsubscribed_events_are_not_pushed(push_sandbox, receiver):
     assert push_sandbox.emit("org_dept_create", DeptId=[99]) is None
     assert push_sandbox.wait_for_pushes(10)
     assert [e.type for e in seen] == ["check_url"]
+
+
+def test_contact_changes_are_pushed(push_sandbox, receiver):
+    app = make_app(push_sandbox)
+    seen = []
+    app.callbacks.on("user_add_org", "user_modify_org", "user_leave_org", "org_dept_create")(seen.append)
+    app.register_callback(["user_add_org", "user_modify_org", "user_leave_org", "org_dept_create"],
+                          url=receiver(CallbackWSGIApp(app)))
+    userid = app.create_user(name="推送测试", mobile="13900009999", department=[1])["userid"]
+    app.update_user(userid=userid, position="测试")
+    app.delete_user(userid)
+    dept = app.create_department(name="推送部", parentid=1)
+    assert push_sandbox.wait_for_pushes(10)
+    assert [(type(e).__name__, e.type) for e in seen] == [
+        ("UserEvent", "user_add_org"), ("UserEvent", "user_modify_org"), ("UserEvent", "user_leave_org"),
+        ("DeptEvent", "org_dept_create")]
+    assert seen[0].user_ids == [userid] and seen[3].dept_ids == [dept]

@@ -21,6 +21,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from ..state import make_user
+from .callbacks import emit
 from .base import Ctx, RouteError, Router, bool_param, int_param, list_param, page, str_param
 
 
@@ -383,6 +384,7 @@ def user_create(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
             user["orderInDepts"] = _format_map({str(d): orders.get(str(d), str(100 + i))
                                                 for i, d in enumerate(departments)})
         state.users[userid] = user
+    emit(ctx.state, "user_add_org", UserId=[userid])
     return {"errmsg": "created", "userid": userid}
 
 
@@ -406,6 +408,7 @@ def user_update(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
         user.clear()
         user.update(draft)
         ctx.state.sync_user_roles(userid)
+    emit(ctx.state, "user_modify_org", UserId=[userid])
     return {"errmsg": "updated"}
 
 
@@ -420,6 +423,7 @@ def user_delete(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
     with ctx.lock:
         _user(ctx, userid)
         _remove_user(ctx, userid)
+    emit(ctx.state, "user_leave_org", UserId=[userid])
     return {"errmsg": "deleted"}
 
 
@@ -436,6 +440,7 @@ def user_batchdelete(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
             _user(ctx, userid)
         for userid in userids:
             _remove_user(ctx, userid)
+    emit(ctx.state, "user_leave_org", UserId=userids)
     return {"errmsg": "deleted"}
 
 
@@ -522,6 +527,7 @@ def department_create(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
                   "createDeptGroup": False, "order": dept_id}
         record.update(options)
         state.departments[dept_id] = record
+    emit(ctx.state, "org_dept_create", DeptId=[dept_id])
     return {"errmsg": "created", "id": dept_id}
 
 
@@ -549,6 +555,7 @@ def department_update(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
         dept["name"] = name
         if parent_id is not None:
             dept["parentid"] = parent_id
+    emit(ctx.state, "org_dept_modify", DeptId=[dept_id])
     return {"errmsg": "updated", "id": dept_id}
 
 
@@ -569,6 +576,7 @@ def department_delete(ctx: Ctx, params: Dict[str, Any]) -> Dict[str, Any]:
             for scope in members.values():
                 if dept_id in scope:
                     scope.remove(dept_id)
+    emit(ctx.state, "org_dept_remove", DeptId=[dept_id])
     return {"errmsg": "deleted"}
 
 
