@@ -273,3 +273,15 @@ def test_seed_callback_helpers():
 def test_reused_key_cbc_equals_pycryptodome_cbc(data):
     key = decode_aes_key(AES_KEY)
     assert crypto._cbc_decrypt(data) == AES.new(key, AES.MODE_CBC, key[:16]).decrypt(data)
+
+
+def test_app_handle_callback_in_one_call():
+    app = DingTalkApp(corp_id="dingcorp", corp_secret="s", token=TOKEN, aes_key=AES_KEY, **URLS)
+    got = []
+    app.callbacks.on("user_leave_org")(got.append)
+    env = app.encrypt_callback(json.dumps({"EventType": "user_leave_org", "UserId": ["u1", "u2"]}))
+    reply = app.handle_callback({"msg_signature": env["msg_signature"], "timeStamp": env["timeStamp"],
+                                 "nonce": env["nonce"]}, {"encrypt": env["encrypt"]})
+    assert got[0].user_ids == ["u1", "u2"] and got[0].raw["EventType"] == "user_leave_org"
+    assert app.callback_crypto.decrypt(reply["msg_signature"], reply["timeStamp"], reply["nonce"],
+                                       reply["encrypt"]) == "success"

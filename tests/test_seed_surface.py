@@ -121,3 +121,13 @@ def test_original_readme_examples_run_as_written(sandbox):
     fake = app.get_bpms_instance_list(process_code='PROC-FF6Y4BE1N2-B3OQZGC9RLR4SY1MTNLQ1-91IFWS3',
                                       start_time=start_time)
     assert fake["instance_list"] == []  # the original's tests: a fake process code gives an empty list
+
+
+def test_run_dispatches_every_registered_name_to_its_method():
+    """For every name: run(name, *args, **kwargs) calls exactly the registered method with them."""
+    app = DingTalkApp(name="dispatch", corp_id="dingcorp", corp_secret="s", oapi_url="http://127.0.0.1:9")
+    for name in app.methods:
+        attr = app.methods.python_name(name)
+        setattr(app, attr, lambda *a, _attr=attr, **k: (_attr, a, k))  # shadows the method on this instance
+        assert app.run(name, 1, key="v") == (attr, (1,), {"key": "v"})
+    assert len(app.methods) >= 100
