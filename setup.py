@@ -13,7 +13,8 @@ EXTRAS = {
     "pymemcache": ["pymemcache>=3.5"],
 }
 EXTRAS["all"] = sorted({dep for deps in EXTRAS.values() for dep in deps})
-EXTRAS["test"] = EXTRAS["all"] + ["pytest>=7", "hypothesis>=6", "responses>=0.23", "flask>=2.0", "django>=4.2"]
+EXTRAS["test"] = EXTRAS["all"] + ["pytest>=7", "hypothesis>=6", "responses>=0.23", "flask>=2.0", "django>=4.2",
+                                   "mypy>=1.5", "types-requests"]
 
 setup(
     name="dingtalk-python",

@@ -5,8 +5,6 @@ import logging
 import socket
 import traceback
 
-import pytest
-
 from dingtalk.errors import DingTalkError
 
 AES = "4g5j64qlyl3zvetqxz5jiocdr586fn2zvjpa8zls3ij"

@@ -124,6 +124,7 @@ class SandboxState:
         self._next_task_id = 610000000001
         self._next_userid = 1
         self._domains: Dict[str, Any] = {}
+        self.push_settings: Dict[str, Any] = {}  # set by Sandbox for the callback pusher
 
     def domain(self, name: str, factory: Callable[["SandboxState"], Any]) -> Any:
         """The state object of one domain module, made by ``factory(self)`` on first use.
@@ -468,7 +469,7 @@ _LABEL_GROUPS = (
     ("跟进状态", -11048043, [("待跟进", 5001), ("跟进中", 5002), ("已流失", 5003)]),
 )
 
-_EXT_CONTACTS = (
+_EXT_CONTACTS: Tuple[Tuple[Any, ...], ...] = (
     # userid, name, mobile, title, company, follower, label ids, share depts, share users, address, remark
     ("ext0001", "马晓东", "13900000001", "采购经理", "杭州云帆制造有限公司", "user0009", [1002, 2001, 4001],
      [4], [], "杭州市余杭区文一西路1号", "展会认识"),

@@ -57,10 +57,12 @@ class ChatsState:
         self._message_seq = 0
         chat = self.new_chat("研发中心项目群", "user0002",
                              ["user0002", "user0003", "user0004", "user0005", "user0006", "user0007"])
-        assert chat["chatid"] == SEED_CHAT_ID
+        if chat["chatid"] != SEED_CHAT_ID:  # the seed must own the well-known ids
+            raise RuntimeError("the sandbox chat seed did not get its fixed chat id")
         message = self.new_message(SEED_CHAT_ID, {"msgtype": "text", "text": {"content": "项目周会改到周五下午"}},
                                    sender="app")
-        assert message["messageId"] == SEED_MESSAGE_ID
+        if message["messageId"] != SEED_MESSAGE_ID:
+            raise RuntimeError("the sandbox chat seed did not get its fixed message id")
         message["read"] = ["user0003", "user0004", "user0005"]
         for kind, name, secret, keywords in (
                 ("sign", "构建通知", "SEC" + _digest("sandbox-robot-secret-1"), []),
