@@ -17,6 +17,7 @@ from socketserver import TCPServer
 from typing import Any, Callable, Dict, List, Optional, Set, Tuple
 from urllib.parse import unquote
 
+from . import persist
 from .faults import RESET, Fault, FaultSet
 from .routes import build_router
 from .routes.dispatch import Dispatcher, Request, parse_query
@@ -197,7 +198,8 @@ class Sandbox:
                  app_secret: str = "sandbox-app-secret", agent_id: str = "100001", *,
                  max_requests: int = 10000, top_timestamp_skew: Optional[float] = 600.0,
                  log_requests: bool = False, push_attempts: int = 3, push_retry_delay: float = 0.5,
-                 push_timeout: float = 3.0, check_url: bool = True) -> None:
+                 push_timeout: float = 3.0, check_url: bool = True,
+                 state_path: Optional[str] = None) -> None:
         self.host = host
         self.port = int(port)
         self.state = SandboxState(Credentials(corp_id, corp_secret, app_key, app_secret, agent_id),
@@ -205,6 +207,9 @@ class Sandbox:
         # read by the callbacks domain when it creates its EventPusher
         self.state.push_settings = {"attempts": push_attempts, "retry_delay": push_retry_delay,
                                     "timeout": push_timeout, "check_url": check_url}
+        self.state_path = state_path
+        if state_path:
+            persist.load(self.state, state_path)
         self.router = build_router()
         self._faults = FaultSet(self.state.lock)
         self._traffic = Traffic(self.state.lock, max_requests)
@@ -218,6 +223,7 @@ class Sandbox:
             "reset": self._c_reset, "ticket_valid": self._c_ticket_valid,
             "token_valid": self._c_token_valid, "current_ticket": self._c_current_ticket,
             "credentials": self._c_credentials, "advance_clock": self._c_advance_clock,
+            "save": self._c_save,
         }
         self._server: Optional[_Server] = None
         self._thread: Optional[threading.Thread] = None
@@ -248,6 +254,8 @@ class Sandbox:
         if thread is not None:
             thread.join(timeout=5)
         self._pusher().stop()
+        if self.state_path:
+            self.save()
         logger.info("DingTalk sandbox on port %s stopped", self.port)
 
     def __enter__(self) -> "Sandbox":
@@ -255,6 +263,14 @@ class Sandbox:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+
+    def save(self, path: Optional[str] = None) -> str:
+        """Write the state to ``path`` (default: ``state_path``); returns the path written."""
+        target = path or self.state_path
+        if not target:
+            raise ValueError("no path: pass one, or create the Sandbox with state_path=...")
+        persist.save(self.state, target)
+        return target
 
     # -- callback pushes ----------------------------------------------------------------------
     def _pusher(self) -> Any:
@@ -455,6 +471,9 @@ class Sandbox:
     def _c_advance_clock(self, req: Request) -> Dict[str, Any]:
         self.advance_clock(float(self._control_args(req).get("seconds", 0)))
         return {}
+
+    def _c_save(self, req: Request) -> Dict[str, Any]:
+        return {"path": self.save()}
 
 
 __all__ = ["Sandbox", "CONTROL_PREFIX"]

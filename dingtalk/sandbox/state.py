@@ -124,6 +124,7 @@ class SandboxState:
         self._next_task_id = 610000000001
         self._next_userid = 1
         self._domains: Dict[str, Any] = {}
+        self._pending_domains: Dict[str, Dict[str, Any]] = {}  # saved domain states, applied on first use
         self.push_settings: Dict[str, Any] = {}  # set by Sandbox for the callback pusher
 
     def domain(self, name: str, factory: Callable[["SandboxState"], Any]) -> Any:
@@ -137,7 +138,17 @@ class SandboxState:
             value = self._domains.get(name)
             if value is None:
                 value = self._domains[name] = factory(self)
+                saved = self._pending_domains.pop(name, None)
+                if saved is not None:  # a state file was loaded: the saved data wins over the seed
+                    from .persist import restore_attributes
+                    restore_attributes(value, saved)
             return value
+
+    def make_grant(self, value: str, app: str, expires_at: float, revoked: bool = False) -> "_Grant":
+        """A token or ticket record (used when loading a saved state)."""
+        grant = _Grant(value, app, expires_at)
+        grant.revoked = revoked
+        return grant
 
     # -- time ----------------------------------------------------------------------
     def now(self) -> float:
