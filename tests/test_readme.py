@@ -30,3 +30,12 @@ def test_the_two_commands_and_ci():
     assert "bash scripts/test.sh" in readme
     assert "pip install -e . && python -m dingtalk demo" in readme
     assert "bash scripts/test.sh" in read(".ci/run")
+
+
+def test_readme_sandbox_example_runs(capsys):
+    readme = read("README.md")
+    start = readme.index("```python\nfrom dingtalk import DingTalkApp\nfrom dingtalk.sandbox import Sandbox")
+    code = readme[start + len("```python\n"): readme.index("```", start + 10)]
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out.split()
+    assert out == ["李娜", "3"]  # two busy answers retried, then the user
