@@ -28,7 +28,8 @@ setup(
     python_requires=">=3.9",
     install_requires=["requests>=2.20", "pycryptodome>=3.9"],
     extras_require=EXTRAS,
-    entry_points={"console_scripts": ["dingtalk = dingtalk.cli:main"]},
+    entry_points={"console_scripts": ["dingtalk = dingtalk.cli:main"],
+                  "pytest11": ["dingtalk.testing = dingtalk.testing"]},
     classifiers=[
         "Programming Language :: Python :: 3",
         "License :: OSI Approved :: Apache Software License",
