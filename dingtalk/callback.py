@@ -78,6 +78,17 @@ def read_callback_request(query: Mapping[str, Any], body: Body) -> Tuple[Any, An
     return signature, timestamp, nonce, data["encrypt"]
 
 
+def event_dict(text: str) -> Dict[str, Any]:
+    """The event object of a decrypted callback text (DecryptError if it is not a JSON object)."""
+    try:
+        event = json.loads(text)
+    except ValueError:
+        raise DecryptError("the decrypted callback is not JSON") from None
+    if not isinstance(event, dict):
+        raise DecryptError("the decrypted callback is not a JSON object")
+    return event
+
+
 class CallbackHandler:
     """Verifies, decrypts and dispatches callback events; returns the encrypted reply.
 
@@ -129,14 +140,7 @@ class CallbackHandler:
 
     def parse(self, query: Mapping[str, Any], body: Body) -> Event:
         """Verify and decrypt a request into its event, without dispatching it."""
-        text = self.crypto.decrypt(*read_callback_request(query, body))
-        try:
-            raw = json.loads(text)
-        except ValueError:
-            raise DecryptError("the decrypted callback is not JSON") from None
-        if not isinstance(raw, dict):
-            raise DecryptError("the decrypted callback is not a JSON object")
-        return parse_event(raw)
+        return parse_event(event_dict(self.crypto.decrypt(*read_callback_request(query, body))))
 
     def handle(self, query: Mapping[str, Any], body: Body) -> Dict[str, str]:
         """Verify, decrypt, dispatch; return the reply dict to send back as JSON."""
@@ -182,14 +186,7 @@ class CallbackMixin(ApiMixin):
         >>> app.decrypt_callback(sig, ts, nonce, body["encrypt"])["EventType"]  # doctest: +SKIP
         'check_url'
         """
-        text = self.callback_crypto.decrypt(signature, timestamp, nonce, encrypt)
-        try:
-            event = json.loads(text)
-        except ValueError:
-            raise DecryptError("the decrypted callback is not JSON") from None
-        if not isinstance(event, dict):
-            raise DecryptError("the decrypted callback is not a JSON object")
-        return event
+        return event_dict(self.callback_crypto.decrypt(signature, timestamp, nonce, encrypt))
 
     def encrypt_callback(self, text: str = "success") -> Dict[str, str]:
         """The reply dict ``{"msg_signature", "timeStamp", "nonce", "encrypt"}`` for ``text``."""

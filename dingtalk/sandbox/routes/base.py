@@ -350,3 +350,20 @@ def page(items: List[Any], offset: int, size: int) -> Tuple[List[Any], bool]:
     """``items[offset:offset+size]`` and whether more follow."""
     chunk = items[offset:offset + size]
     return chunk, offset + size < len(items)
+
+
+def required_int(ctx: Ctx, params: Mapping[str, Any], name: str, default: Optional[int] = None,
+                 **limits: Any) -> int:
+    """An integer parameter that is required (``default`` None) or has a default."""
+    value = int_param(ctx, params, name, default, required=default is None, **limits)
+    if value is None:  # pragma: no cover - int_param raised already
+        raise ctx.missing(name)
+    return value
+
+
+def required_str(ctx: Ctx, params: Mapping[str, Any], name: str) -> str:
+    """A required string parameter."""
+    value = str_param(ctx, params, name, required=True)
+    if value is None:  # pragma: no cover - str_param raised already
+        raise ctx.missing(name)
+    return value

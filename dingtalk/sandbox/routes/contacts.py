@@ -22,23 +22,12 @@ from typing import Any, Dict, List, Optional
 
 from ..state import make_user
 from .callbacks import emit
-from .base import Ctx, RouteError, Router, bool_param, int_param, list_param, page, str_param
+from .base import (Ctx, RouteError, Router, bool_param, int_param, list_param, page, required_int,
+                   required_str, str_param)
 
 
-def _int(ctx: Ctx, params: Dict[str, Any], name: str, default: Optional[int] = None, **limits: Any) -> int:
-    """An integer parameter that is required (``default`` None) or has a default."""
-    value = int_param(ctx, params, name, default, required=default is None, **limits)
-    if value is None:  # pragma: no cover - int_param raised already
-        raise ctx.missing(name)
-    return value
-
-
-def _str(ctx: Ctx, params: Dict[str, Any], name: str) -> str:
-    """A required string parameter."""
-    value = str_param(ctx, params, name, required=True)
-    if value is None:  # pragma: no cover - str_param raised already
-        raise ctx.missing(name)
-    return value
+_int = required_int
+_str = required_str
 
 
 _MOBILE = re.compile(r"^(\+?\d{1,4}-)?1\d{10}$")

@@ -17,26 +17,14 @@ ids}); a user's roles also show in ``/user/get``. Rules kept here, as DingTalk a
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 from ..state import SYSTEM_ROLE_GROUP
-from .base import Ctx, Router, TopList, int_param, list_param, page, str_param
+from .base import Ctx, Router, TopList, list_param, page, required_int, required_str, str_param
 
 
-def _int(ctx: Ctx, params: Dict[str, Any], name: str, default: Optional[int] = None, **limits: Any) -> int:
-    """An integer parameter that is required (``default`` None) or has a default."""
-    value = int_param(ctx, params, name, default, required=default is None, **limits)
-    if value is None:  # pragma: no cover - int_param raised already
-        raise ctx.missing(name)
-    return value
-
-
-def _str(ctx: Ctx, params: Dict[str, Any], name: str) -> str:
-    """A required string parameter."""
-    value = str_param(ctx, params, name, required=True)
-    if value is None:  # pragma: no cover - str_param raised already
-        raise ctx.missing(name)
-    return value
+_int = required_int
+_str = required_str
 
 
 def _role(ctx: Ctx, role_id: Any, message: str = "无效的roleId") -> Tuple[Dict[str, Any], Dict[str, Any]]:
