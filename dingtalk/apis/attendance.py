@@ -91,6 +91,7 @@ class AttendanceMixin(ApiMixin):
 
     def iter_schedules(self, work_date: DateArg, size: int = 200) -> Iterator[Dict[str, Any]]:
         """Every shift of the day, page after page.
+        Doc: https://open.dingtalk.com/document/orgapp/query-scheduling-information-by-day
 
         >>> plans = list(app.iter_schedules(date(2026, 11, 30)))  # doctest: +SKIP
         """
@@ -115,6 +116,7 @@ class AttendanceMixin(ApiMixin):
 
     def iter_simple_groups(self, size: int = 10) -> Iterator[Dict[str, Any]]:
         """Every attendance group, page after page.
+        Doc: https://open.dingtalk.com/document/orgapp/queries-attendance-group-list-details
 
         >>> names = [g["group_name"] for g in app.iter_simple_groups()]  # doctest: +SKIP
         """
@@ -161,6 +163,7 @@ class AttendanceMixin(ApiMixin):
     def iter_attendance_list(self, work_date_from: DateArg, work_date_to: DateArg, user_ids: Ids,
                              limit: int = 50) -> Iterator[Dict[str, Any]]:
         """Every check-in result of :meth:`get_attendance_list`, page after page.
+        Doc: https://open.dingtalk.com/document/orgapp/open-attendance-clock-in-data
 
         >>> late = [r for r in app.iter_attendance_list(d1, d2, users) if r["timeResult"] == "Late"]  # doctest: +SKIP
         """
@@ -191,6 +194,7 @@ class AttendanceMixin(ApiMixin):
     def iter_leave_status(self, userid_list: Ids, start_time: DateArg, end_time: DateArg,
                           size: int = 20) -> Iterator[Dict[str, Any]]:
         """Every leave :meth:`get_leave_status` finds, page after page.
+        Doc: https://open.dingtalk.com/document/orgapp/query-status-of-leave
 
         >>> leaves = list(app.iter_leave_status(users, datetime(2026, 6, 1), datetime(2026, 11, 1)))  # doctest: +SKIP
         """

@@ -182,6 +182,7 @@ class BpmsMixin(ApiMixin):
     def iter_bpms_instances(self, process_code: str, start_time: TimeArg, end_time: Optional[TimeArg] = None,
                             *, userid_list: Ids = None, size: int = 10) -> Iterator[Dict[str, Any]]:
         """Every instance :meth:`get_bpms_instance_list` finds, page after page.
+        Doc: https://open.dingtalk.com/document/orgapp/obtain-an-approval-list-of-instances
 
         >>> for inst in app.iter_bpms_instances("PROC-XXX", datetime(2017, 6, 1)): ...  # doctest: +SKIP
         """
@@ -256,6 +257,7 @@ class BpmsMixin(ApiMixin):
     def iter_process_instance_ids(self, process_code: str, start_time: TimeArg, end_time: Optional[TimeArg] = None,
                                   userid_list: Ids = None, size: int = 20) -> Iterator[str]:
         """Every instance id :meth:`get_process_instance_ids` finds, page after page.
+        Doc: https://open.dingtalk.com/document/development/operation-to-retrieve-a-list-of
 
         >>> ids = list(app.iter_process_instance_ids("PROC-XXX", datetime.now() - timedelta(days=30)))  # doctest: +SKIP
         """
@@ -378,6 +380,7 @@ class BpmsMixin(ApiMixin):
 
     def iter_user_visible_processes(self, userid: Optional[str] = None, size: int = 100) -> Iterator[Dict[str, Any]]:
         """Every template :meth:`get_user_visible_processes` lists, page after page.
+        Doc: https://open.dingtalk.com/document/orgapp/obtains-a-list-of-templates-visible-to-the-specified-user
 
         >>> codes = [p["process_code"] for p in app.iter_user_visible_processes("user01")]  # doctest: +SKIP
         """
