@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import time
 from dataclasses import dataclass, field
@@ -137,13 +138,28 @@ class Transport:
         self._clock = clock
         self._sleep = sleep
         self._own_session = session is None
-        if session is None:
-            session = requests.Session()
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=64)
-            session.mount("https://", adapter)
-            session.mount("http://", adapter)
-        self.session = session
+        self.session = session if session is not None else self._new_session()
+        self._pid = os.getpid()
         protect_third_party_loggers()
+
+    @staticmethod
+    def _new_session() -> requests.Session:
+        session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=64)
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        return session
+
+    def _after_fork(self) -> None:
+        """A forked child (gunicorn --preload, multiprocessing) must not share the parent's
+        pooled sockets: it gets a session of its own (a user's session is left as it is)."""
+        self._pid = os.getpid()
+        if self._own_session:
+            self.session = self._new_session()
+            logger.debug("new HTTP session after fork (pid %d)", self._pid)
+        else:
+            logger.warning("this process was forked after its requests.Session was made; pooled "
+                           "connections may be shared with the parent process")
 
     def close(self) -> None:
         if self._own_session:
@@ -181,6 +197,8 @@ class Transport:
         return None
 
     def _send_once(self, req: Request, access_token: Optional[str]) -> Dict[str, Any]:
+        if os.getpid() != self._pid:
+            self._after_fork()
         family = req.family
         params: Dict[str, Any] = dict(req.params or ())
         headers: Optional[Dict[str, str]] = None

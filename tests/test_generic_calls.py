@@ -36,3 +36,25 @@ def test_users_own_session_is_used_and_left_open(make_app, sandbox):
     app.close()
     assert session.get(sandbox.url + "/_sandbox/calls", timeout=5).ok  # still usable
     session.close()
+
+
+def test_forked_child_gets_its_own_connections(make_app, sandbox):
+    import os
+
+    app = make_app()
+    app.get_org_user_count()
+    parent_session = app.transport.session
+    before = sandbox.connections
+    pid = os.fork()
+    if pid == 0:  # child: must not reuse the parent's pooled socket
+        code = 1
+        try:
+            ok = app.get_org_user_count() > 0 and app.transport.session is not parent_session
+            code = 0 if ok else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.WEXITSTATUS(status) == 0
+    assert sandbox.connections == before + 1          # the child opened a connection of its own
+    assert app.get_org_user_count() > 0                # the parent's connection still works
+    assert app.transport.session is parent_session and sandbox.connections == before + 1
