@@ -72,7 +72,7 @@ class RetryPolicy:
         return max(floor, base * (1.0 - self.jitter * random.random()))
 
 
-@dataclass
+@dataclass(repr=False)
 class Request:
     """One call, as a mixin describes it. ``family`` is ``oapi`` (topapi too), ``top`` or ``v1``.
 
@@ -94,6 +94,9 @@ class Request:
     @property
     def label(self) -> str:
         return self.name or self.path
+
+    def __repr__(self) -> str:  # parameters may hold credentials (gettoken): never shown
+        return f"Request({self.family} {self.verb} {self.path}, name={self.name!r}, write={self.write})"
 
 
 def _top_value(value: Any) -> str:

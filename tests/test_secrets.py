@@ -58,3 +58,11 @@ def test_full_cycle_leaks_nothing(make_app, sandbox, caplog):
     assert any("urllib3" in rec.name for rec in caplog.records)  # we did see request lines
     for secret in secrets:
         assert secret and secret not in blob, "a secret leaked"
+
+
+def test_request_descriptions_hide_their_parameters():
+    from dingtalk.transport import Request
+
+    req = Request("oapi", "GET", "/gettoken", params={"appkey": "k", "appsecret": "TOP-SECRET-VALUE"},
+                  name="dingtalk.oapi.gettoken")
+    assert "TOP-SECRET-VALUE" not in repr(req) and "/gettoken" in repr(req)
