@@ -24,3 +24,16 @@ def mixed_call(app, i: int):
     result = calls[i % len(calls)]()
     assert result is not None
     return result
+
+
+def assert_refused_before_sending(app, sandbox, call, error=None):
+    """``call(app)`` raises ``error`` (ParameterError by default) and the sandbox received nothing."""
+    import pytest
+
+    from dingtalk.errors import ParameterError
+
+    app.access_token  # the token fetch is not what is being checked
+    before = len(sandbox.requests)
+    with pytest.raises(error or ParameterError):
+        call(app)
+    assert len(sandbox.requests) == before

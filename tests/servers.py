@@ -168,8 +168,8 @@ def _workdir(base: Optional[str], name: str) -> str:
 
 # -- redis ------------------------------------------------------------------------------------
 
-class RedisServer:
-    """A running ``redis-server``: ``host``, ``port``, ``url`` (``redis://127.0.0.1:P/0``)."""
+class _RunningServer:
+    """What every started server offers: ``host``, ``port``, ``running``, ``stop()``."""
 
     host = HOST
 
@@ -177,6 +177,17 @@ class RedisServer:
         self._process = process
         self.port = port
         self.workdir = process.workdir
+
+    @property
+    def running(self) -> bool:
+        return self._process.running
+
+    def stop(self) -> None:
+        self._process.stop()
+
+
+class RedisServer(_RunningServer):
+    """A running ``redis-server``: ``host``, ``port``, ``url`` (``redis://127.0.0.1:P/0``)."""
 
     @property
     def url(self) -> str:
@@ -193,13 +204,6 @@ class RedisServer:
         """A ``redis.Redis`` for this server (imports redis-py)."""
         import redis
         return redis.Redis(host=self.host, port=self.port, **kwargs)
-
-    @property
-    def running(self) -> bool:
-        return self._process.running
-
-    def stop(self) -> None:
-        self._process.stop()
 
     def __repr__(self) -> str:
         return f"RedisServer({self.url})"
@@ -236,14 +240,8 @@ def start_redis(base_dir: Optional[str] = None) -> RedisServer:
 
 # -- memcached --------------------------------------------------------------------------------
 
-class MemcachedServer:
+class MemcachedServer(_RunningServer):
     """A running ``memcached``: ``host``, ``port``, ``address`` (``"127.0.0.1:P"``)."""
-
-    host = HOST
-
-    def __init__(self, process: _Process, port: int) -> None:
-        self._process = process
-        self.port = port
 
     @property
     def address(self) -> str:
@@ -256,13 +254,6 @@ class MemcachedServer:
 
     def ping(self) -> bool:
         return _ask(self.port, b"version\r\n").startswith(b"VERSION")
-
-    @property
-    def running(self) -> bool:
-        return self._process.running
-
-    def stop(self) -> None:
-        self._process.stop()
 
     def __repr__(self) -> str:
         return f"MemcachedServer({self.address})"

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from dingtalk.errors import APIError, ParameterError
+from dingtalk.errors import APIError
+from tests.helpers import assert_refused_before_sending
 
 CST = dt.timezone(dt.timedelta(hours=8))
 UTC = dt.timezone.utc
@@ -198,11 +199,7 @@ USERS_51 = [f"u{i:03d}" for i in range(51)]
     lambda app: app.get_leave_approve_duration("user0003", dt.date(2026, 11, 3), dt.date(2026, 11, 2)),
 ])
 def test_limits_raise_before_anything_is_sent(fresh_app, fresh_sandbox, call):
-    fresh_app.access_token
-    before = len(fresh_sandbox.requests)
-    with pytest.raises(ParameterError):
-        call(fresh_app)
-    assert len(fresh_sandbox.requests) == before
+    assert_refused_before_sending(fresh_app, fresh_sandbox, call)
 
 
 def test_spans_at_the_limit_are_accepted(fresh_app):

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from dingtalk.errors import APIError, ParameterError
+from dingtalk.errors import APIError
+from tests.helpers import assert_refused_before_sending
 
 LEAVE = "PROC-SANDBOX-LEAVE"
 CST = dt.timezone(dt.timedelta(hours=8))
@@ -258,11 +259,7 @@ def _now():
     lambda app: app.get_process_instance_space(""),
 ])
 def test_limits_raise_before_anything_is_sent(fresh_app, fresh_sandbox, call):
-    fresh_app.access_token
-    before = len(fresh_sandbox.requests)
-    with pytest.raises(ParameterError):
-        call(fresh_app)
-    assert len(fresh_sandbox.requests) == before
+    assert_refused_before_sending(fresh_app, fresh_sandbox, call)
 
 
 def test_listids_window_near_the_limits_is_accepted(fresh_app):
